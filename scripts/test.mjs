@@ -37,7 +37,7 @@ const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, '');
 /** Runs uvu over one package and returns its counts. */
 function runPackage(name, env) {
   const dir = join('packages', name);
-  const pattern = grep ?? '\\.test\\.ts$';
+  const pattern = grep ? `^(?=.*(?:${grep})).*\\.test\\.ts$` : '\\.test\\.ts$';
   const child = spawn(
     process.execPath,
     [
@@ -94,6 +94,11 @@ function build() {
   });
 }
 
+function withoutColorForcing(env) {
+  const { FORCE_COLOR: _ignored, ...rest } = env;
+  return rest;
+}
+
 async function main() {
   try {
     await build();
@@ -103,7 +108,7 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  const env = { ...process.env, FORCE_COLOR: '0', SWC_NODE_PROJECT: join(root, 'tsconfig.dev.json') };
+  const env = { ...withoutColorForcing(process.env), NO_COLOR: '1', SWC_NODE_PROJECT: join(root, 'tsconfig.dev.json') };
   let cluster;
   if (!env.HANGAR_TEST_POSTGRES_URL) {
     cluster = await startTestCluster();

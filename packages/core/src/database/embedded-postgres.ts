@@ -1,10 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { HangarError } from '../errors/hangar-error.js';
 import type { Logger } from '../logging/logger.js';
 import { findFreePort, isPortFree } from './ports.js';
@@ -26,8 +26,12 @@ export class EmbeddedPostgres {
   private process?: ChildProcess;
   private exited?: Promise<void>;
   private connectionUrl?: string;
+  /** The cluster directory in use (see {@link reachableClusterDir}). */
+  private dir: string;
 
-  constructor(private readonly options: EmbeddedPostgresOptions) {}
+  constructor(private readonly options: EmbeddedPostgresOptions) {
+    this.dir = options.dir;
+  }
 
   /** The connection URL, once started. */
   get url(): string {
@@ -42,9 +46,10 @@ export class EmbeddedPostgres {
 
   /** Initialises the cluster if needed and starts it; resolves once it accepts connections. */
   async start(): Promise<string> {
-    const { dir } = this.options;
-    const dataDir = join(dir, 'data');
     const owner = await ensureOwner();
+    const dir = owner ? await reachableClusterDir(this.options.dir, owner) : this.options.dir;
+    this.dir = dir;
+    const dataDir = join(dir, 'data');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (owner) await chown(dir, owner.uid, owner.gid);
     const password = await this.password();
@@ -82,7 +87,7 @@ export class EmbeddedPostgres {
   }
 
   private async password(): Promise<string> {
-    const file = join(this.options.dir, 'password');
+    const file = join(this.dir, 'password');
     if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
     const password = randomBytes(24).toString('base64url');
     await writeFile(file, `${password}\n`, { mode: 0o600 });
@@ -91,7 +96,7 @@ export class EmbeddedPostgres {
 
   /** The port used last time when it is still free (stable URLs across restarts), else a new one. */
   private async port(): Promise<number> {
-    const file = join(this.options.dir, 'port');
+    const file = join(this.dir, 'port');
     const previous = existsSync(file) ? Number((await readFile(file, 'utf8')).trim()) : NaN;
     const port = Number.isInteger(previous) && (await isPortFree(previous)) ? previous : await findFreePort();
     await writeFile(file, `${port}\n`);
@@ -99,14 +104,14 @@ export class EmbeddedPostgres {
   }
 
   private async initdb(dataDir: string, password: string, owner?: Owner): Promise<void> {
-    const pwfile = join(this.options.dir, '.initdb-password');
+    const pwfile = join(this.dir, '.initdb-password');
     await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
     if (owner) await chown(pwfile, owner.uid, owner.gid);
     try {
       await run(binary('initdb'), ['-D', dataDir, '-U', 'hangar', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'], owner);
     } catch (error) {
       await rm(dataDir, { recursive: true, force: true });
-      throw new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.options.dir }, { detail: `initdb: ${(error as Error).message}`, cause: error });
+      throw new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.dir }, { detail: `initdb: ${(error as Error).message}`, cause: error });
     } finally {
       await rm(pwfile, { force: true });
     }
@@ -128,7 +133,7 @@ export class EmbeddedPostgres {
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
       child.once('exit', (code) => {
-        reject(new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.options.dir }, { detail: `postgres exited with code ${code}: ${output.slice(-2000)}` }));
+        reject(new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.dir }, { detail: `postgres exited with code ${code}: ${output.slice(-2000)}` }));
       });
     });
   }
@@ -152,6 +157,29 @@ async function ensureOwner(): Promise<Owner | undefined> {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return lookup();
   }
+}
+
+/**
+ * PostgreSQL runs as the `postgres` user, who must be able to walk every directory above its
+ * cluster. When the data dir sits somewhere it cannot reach (root's home, a private temp
+ * dir), the cluster lives in `/var/lib/hangar/postgres-<hash of the path>` instead, with a
+ * symlink at the configured place, so the same data dir always finds the same cluster.
+ */
+async function reachableClusterDir(dir: string, owner: Owner): Promise<string> {
+  const existing = await realpath(dir).catch(() => undefined);
+  if (existing && existing !== resolve(dir)) return existing;
+  if (existing ? canReach(existing, owner) : canReach(dirname(resolve(dir)), owner)) return resolve(dir);
+  const target = join('/var/lib/hangar', `postgres-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16)}`);
+  await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+  await mkdir(target, { recursive: true, mode: 0o700 });
+  await mkdir(dirname(resolve(dir)), { recursive: true, mode: 0o700 });
+  if (!existing) await symlink(target, dir);
+  return target;
+}
+
+function canReach(dir: string, owner: Owner): boolean {
+  const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], 1)', dir], { ...owner, stdio: 'ignore' });
+  return probe.status === 0;
 }
 
 /** A postmaster left running by a process that died without stopping it is stopped first. */
