@@ -20,3 +20,4 @@ export * from './http/error-handler.js';
 export * from './pubsub/pubsub.js';
 export * from './pubsub/postgres-pubsub.js';
 export * from './system/system-plugin.js';
+export * from './provisioning/index.js';

@@ -14,6 +14,7 @@ import type { HangarPlugin } from './plugin.js';
 import { registerPlugins } from './register-plugins.js';
 import { hangarVersion } from './version.js';
 import { systemPlugin } from '../system/system-plugin.js';
+import { provisioningPlugin, type ProvisioningOptions } from '../provisioning/provisioning-plugin.js';
 
 /** Options of {@link createHangar}. */
 export interface HangarOptions {
@@ -46,9 +47,14 @@ export interface Hangar {
   close(): Promise<void>;
 }
 
+/** Options of core's own subsystems, one field per subsystem. */
+export interface CorePluginOptions {
+  readonly provisioning?: ProvisioningOptions;
+}
+
 /** Core's own subsystems, registered like any plugin. */
-export function corePlugins(): HangarPlugin[] {
-  return [systemPlugin()];
+export function corePlugins(options: CorePluginOptions = {}): HangarPlugin[] {
+  return [systemPlugin(), provisioningPlugin(options.provisioning)];
 }
 
 /**
