@@ -21,3 +21,4 @@ export * from './pubsub/pubsub.js';
 export * from './pubsub/postgres-pubsub.js';
 export * from './system/system-plugin.js';
 export * from './provisioning/index.js';
+export * from './files/index.js';

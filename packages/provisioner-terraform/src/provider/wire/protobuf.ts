@@ -67,7 +67,7 @@ class Writer {
   }
 }
 
-/** Encodes `value` as the message `type` of `table`. Absent/undefined fields are skipped. */
+/** Encodes `value` as the message `type` of `table`. Undefined and null fields are skipped. */
 export function encodeMessage(table: MessageTable, type: string, value: Msg): Buffer {
   const desc = lookup(table, type);
   const w = new Writer();
@@ -95,26 +95,23 @@ function encodeMapEntry(table: MessageTable, valueKind: string, key: string, ite
   return w.finish();
 }
 
+// Explicit zero values are valid proto3 and needed for oneof members (`element_key_int: 0`).
 function encodeScalar(w: Writer, no: number, kind: ScalarKind, v: unknown): void {
   switch (kind) {
     case 'string':
-      if (v !== '') w.bytes(no, Buffer.from(String(v), 'utf8'));
+      w.bytes(no, Buffer.from(String(v), 'utf8'));
       return;
     case 'bytes':
       w.bytes(no, v as Uint8Array);
       return;
     case 'bool':
-      if (v) {
-        w.tag(no, WIRE_VARINT);
-        w.varint(1);
-      }
+      w.tag(no, WIRE_VARINT);
+      w.varint(v ? 1 : 0);
       return;
     case 'int64':
     case 'enum':
-      if (Number(v) !== 0) {
-        w.tag(no, WIRE_VARINT);
-        w.varint(Number(v));
-      }
+      w.tag(no, WIRE_VARINT);
+      w.varint(Number(v));
       return;
   }
 }
