@@ -4,7 +4,7 @@ import type { HangarConfig } from './config.js';
 import type { Factory, ServiceContainer, ServiceScope } from './container.js';
 import type { KernelHooks } from './kernel-hooks.js';
 import type { Token } from './token.js';
-import type { RouteDefinition } from '../http/route.js';
+import type { RouteDefinition, RouteSchema } from '../http/route.js';
 import type { Migration } from '../database/migration.js';
 
 /**
@@ -28,7 +28,7 @@ export interface PluginContext {
   /** Resolves a service; call it lazily (in hooks or handlers), not while registering. */
   resolve<T>(token: Token<T>): T;
   /** Declares an HTTP route; it must say who may call it. */
-  route(route: RouteDefinition): void;
+  route<S extends RouteSchema>(route: RouteDefinition<S>): void;
   /** Declares MikroORM entities this plugin owns. */
   entities(...schemas: EntitySchema<any, any>[]): void;
   /** Declares migrations; they run in name order with every other plugin's, at boot. */
