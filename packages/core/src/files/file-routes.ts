@@ -46,10 +46,12 @@ export function registerFileRoutes(ctx: PluginContext): void {
     schema: { params: Type.Object({ hash: Type.String({ pattern: '^[0-9a-f]{64}$' }) }) },
     async handler(request, reply) {
       const subject = requireSubject(request);
-      const file = await ctx.resolve(fileServiceToken).get(request.scope.resolve(entityManagerToken), request.params.hash);
+      const files = ctx.resolve(fileServiceToken);
+      const em = request.scope.resolve(entityManagerToken);
+      const file = await files.get(em, request.params.hash);
       const visible = file && ctx.resolve(authorizerToken).can(subject, rbacActions.read, { type: rbacResources.file, id: file.hash, ownerId: file.createdBy });
       if (!file || !visible) throw new HangarError('HANGAR_ERR_NOT_FOUND', { resource: 'file' });
-      return reply.type(file.mimetype).header('content-disposition', `attachment; filename="${file.hash}.tar"`).send(file.data);
+      return reply.type(file.mimetype).header('content-disposition', `attachment; filename="${file.hash}.tar"`).send(await files.bytes(em, file.hash));
     },
   });
 }

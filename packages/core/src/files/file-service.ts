@@ -36,10 +36,10 @@ export class FileService {
     return { hash, size: tar.length, created: inserted.length === 1 };
   }
 
-  /** The stored file with its bytes, or null. */
+  /** The stored file's metadata (not its bytes), or null. */
   async get(em: EntityManager, hash: string): Promise<FileRecord | null> {
     if (!/^[0-9a-f]{64}$/.test(hash)) return null;
-    return em.findOne(FileSchema, { hash }, { populate: ['data'] as never });
+    return em.findOne(FileSchema, { hash });
   }
 
   /** Only the bytes of a stored file (for job runners), or null. */

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HangarError } from '../errors/hangar-error.js';
 import { createToken } from '../kernel/token.js';
-import type { RouteDefinition } from './route.js';
+import { isVerifiedAccess, type RouteDefinition } from './route.js';
 
 /**
  * Decides whether a request may reach a route's handler; throws a `HangarError` (401/403)
@@ -17,7 +17,8 @@ export const accessGuardToken = createToken<AccessGuard>('core.accessGuard');
 
 /** The guard used when no identity subsystem is installed: only public routes pass. */
 export const publicOnlyGuard: AccessGuard = {
-  async check(_request, route) {
+  async check(request, route) {
+    if (isVerifiedAccess(route.access)) return route.access.verify(request);
     if (route.access !== 'public') throw new HangarError('HANGAR_ERR_UNAUTHENTICATED');
   },
 };

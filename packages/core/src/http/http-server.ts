@@ -8,7 +8,7 @@ import type { HttpHooks } from '../kernel/kernel-hooks.js';
 import type { Logger } from '../logging/logger.js';
 import { type AccessGuard, accessGuardToken, publicOnlyGuard } from './access-guard.js';
 import { sendError, toHangarError } from './error-handler.js';
-import type { RouteDefinition } from './route.js';
+import { isVerifiedAccess, type RouteDefinition } from './route.js';
 import { rejectUnknownFields } from './strict-schema.js';
 
 declare module 'fastify' {
@@ -98,7 +98,7 @@ export function addRoutes(app: FastifyInstance, routes: readonly RouteDefinition
         summary: route.summary,
         description: route.description,
         tags: route.tags ?? [defaultTag(route.url)],
-        ...(route.access === 'public' ? {} : { security: [{ sessionToken: [] }, { bearer: [] }, { sessionCookie: [] }] }),
+        ...(route.access === 'public' || isVerifiedAccess(route.access) ? {} : { security: [{ sessionToken: [] }, { bearer: [] }, { sessionCookie: [] }] }),
       },
       preHandler: async (request) => guard().check(request, route),
       ...(route.websocket

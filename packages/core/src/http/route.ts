@@ -7,8 +7,21 @@ import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
  * - `'authenticated'`: any signed-in subject; the handler checks the rest.
  * - `{ action, resource }`: the authoriser must allow the action on that resource type
  *   (object-level checks happen in the handler, e.g. "is this my workspace").
+ * - `{ verify }`: the caller is not a user (a provisioner daemon, a workspace agent) and the
+ *   route authenticates it itself; every access guard calls `verify`, which throws to refuse.
  */
-export type RouteAccess = 'public' | 'authenticated' | AccessRule;
+export type RouteAccess = 'public' | 'authenticated' | AccessRule | VerifiedAccess;
+
+/** A route that authenticates its caller itself (provisioner key, agent token). */
+export interface VerifiedAccess {
+  /** Throws a `HangarError` (401/403) to refuse the request; may remember who called for the handler. */
+  readonly verify: (request: FastifyRequest) => Promise<void>;
+}
+
+/** Whether a route authenticates its caller itself. */
+export function isVerifiedAccess(access: RouteAccess): access is VerifiedAccess {
+  return typeof access === 'object' && typeof (access as Partial<VerifiedAccess>).verify === 'function';
+}
 
 /** A permission a route requires, checked before its handler runs. */
 export interface AccessRule {

@@ -12,5 +12,6 @@ export function createProvisionerRegistry(): ProvisionerRegistry {
     },
     get: (name) => entries.get(name)?.provisioner,
     offered: () => [...entries].filter(([, entry]) => !entry.options.hidden).map(([name]) => name),
+    names: () => [...entries.keys()],
   };
 }

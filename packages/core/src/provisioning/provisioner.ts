@@ -109,6 +109,8 @@ export interface ProvisionerRegistry {
   get(name: string): Provisioner | undefined;
   /** Names of the provisioners offered to users. */
   offered(): string[];
+  /** Names of every registered provisioner, hidden ones too: what a daemon can run. */
+  names(): string[];
 }
 
 /** Token of the server's {@link ProvisionerRegistry}. */

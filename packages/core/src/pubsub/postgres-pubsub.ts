@@ -115,6 +115,25 @@ export class PostgresPubSub implements PubSub {
 }
 
 /**
+ * The statement that publishes a small payload (up to 7,000 bytes) the way
+ * {@link PostgresPubSub.publish} does. Run it inside a transaction and PostgreSQL delivers the
+ * message only when that transaction commits, and never if it rolls back: the way to announce
+ * a row in the same breath as writing it.
+ *
+ * @example
+ * ```ts
+ * const { sql, bindings } = notifyStatement('provisioner.jobs.posted', JSON.stringify({ id }));
+ * await em.getConnection().execute(sql, bindings, 'all', em.getTransactionContext());
+ * ```
+ */
+export function notifyStatement(channel: string, payload: string): { sql: string; bindings: unknown[] } {
+  if (Buffer.byteLength(payload) > inlineLimit) {
+    throw new HangarError('HANGAR_ERR_PUBSUB_CHANNEL_INVALID', { channel: channel.slice(0, 40), reason: `a payload sent in a transaction must stay under ${inlineLimit} bytes` });
+  }
+  return { sql: 'select pg_notify(?, ?)', bindings: [pgChannel(channel), `i${payload}`] };
+}
+
+/**
  * The PostgreSQL channel for a Hangar channel name. Readable names are kept; long ones are
  * hashed to fit the 63-byte identifier limit.
  */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { hangarVersion } from '@hangar/core';
 import { type CliIo, processIo } from './cli-io.js';
 import { serverCommand } from './server-command.js';
+import { provisionerdCommand } from './provisionerd-command.js';
 
 /** Builds the `hangar` command tree. */
 export function createCli(io: CliIo): Command {
@@ -12,6 +13,7 @@ export function createCli(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   program.addCommand(serverCommand(io));
+  program.addCommand(provisionerdCommand(io));
   return program;
 }
 

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { errorCodes } from '../src/index.js';
+import { errorCodes } from '@hangar/core';
+// Every package registers its error table when imported; load them all.
+import '@hangar/provisioner-terraform';
+import '@hangar/agent';
+import '@hangar/dashboard';
 
 const docs = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 
