@@ -11,7 +11,7 @@ async function tar(items: TarItem[]): Promise<Buffer> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   pack.on('data', (c) => chunks.push(c as Buffer));
-  const done = new Promise((r) => pack.on('end', r));
+  const done = new Promise<void>((r) => pack.on('end', () => r()));
   for (const item of items) {
     if ((item.type ?? 'file') === 'file') pack.entry({ name: item.name }, item.data ?? '');
     else pack.entry({ name: item.name, type: item.type, linkname: item.linkname });

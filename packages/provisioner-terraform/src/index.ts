@@ -1,1 +1,2 @@
-export {};
+export * from './provisioner/index.js';
+export * from './provider/index.js';

@@ -34,8 +34,11 @@ test('a bad URL or no provisioner to offer fails clearly before connecting', asy
   assert.is(await runCli(['node', 'hangar', 'provisionerd', 'start', '--url', 'not a url', '--key', 'k'], badUrl), 2);
   assert.match(badUrl.err, 'is not a URL');
   const none = io();
-  assert.is(await runCli(['node', 'hangar', 'provisionerd', 'start', '--url', 'http://127.0.0.1:1', '--key', 'k'], none), 1);
+  assert.is(await runCli(['node', 'hangar', 'provisionerd', 'start', '--url', 'http://127.0.0.1:1', '--key', 'k', '--provisioners', ''], none), 1);
   assert.match(none.err, 'no provisioner to offer');
+  const unknown = io();
+  assert.is(await runCli(['node', 'hangar', 'provisionerd', 'start', '--url', 'http://127.0.0.1:1', '--key', 'k', '--provisioners', 'pulumi'], unknown), 2);
+  assert.match(unknown.err, 'unknown provisioner "pulumi"');
 });
 
 test.run();

@@ -25,7 +25,10 @@ export interface PluginContext {
   readonly container: ServiceContainer;
   /** Provides a service under a token. */
   provide<T>(token: Token<T>, factory: Factory<T>, scope?: ServiceScope): void;
-  /** Resolves a service; call it lazily (in hooks or handlers), not while registering. */
+  /**
+   * Resolves a service. While registering, only services of plugins this one depends on are
+   * there (they registered first); resolve everything else lazily, in hooks or handlers.
+   */
   resolve<T>(token: Token<T>): T;
   /** Declares an HTTP route; it must say who may call it. */
   route<S extends RouteSchema>(route: RouteDefinition<S>): void;

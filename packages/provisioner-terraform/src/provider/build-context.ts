@@ -12,7 +12,7 @@ export interface ContextSource {
 }
 
 /** The context one terraform connection sees: its source plus the provider block's settings. */
-export interface BuildContext extends ContextSource {
+export interface ProviderBuildContext extends ContextSource {
   /** `url` from the provider block when set, else the workspace access URL. */
   readonly accessUrl: string;
 }
@@ -27,7 +27,7 @@ export function contextSource(context: ProviderContext): ContextSource {
 }
 
 /** Applies the provider block's `url` (if any) on top of a source. */
-export function buildContext(source: ContextSource, providerUrl: string | null | undefined): BuildContext {
+export function buildContext(source: ContextSource, providerUrl: string | null | undefined): ProviderBuildContext {
   return {
     context: source.context,
     parameter: (name) => source.parameter(name),

@@ -14,4 +14,4 @@ export {
 export { contextFromEnv, contextToEnv, coderParameterEnvName, parameterEnvName } from './context-env.js';
 export { detectFlavours, FLAVOURS, PROVIDER_SOURCES, type Flavour } from './flavour.js';
 export { AGENT_BINARY_PATH, agentBinaryUrl, agentInitScript, type InitScriptOptions } from './init-script.js';
-export type { BuildContext, ContextSource } from './build-context.js';
+export type { ProviderBuildContext, ContextSource } from './build-context.js';

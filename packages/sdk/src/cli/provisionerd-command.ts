@@ -1,6 +1,9 @@
 import { Command, Option } from 'commander';
 import { connectExternalDaemon, createLogger, createProvisionerRegistry, isHangarError, type LogLevel, logLevels } from '@hangar/core';
 import { echoProvisioner } from '@hangar/core/testing';
+import { createTerraformProvisioner } from '@hangar/provisioner-terraform';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { CliIo } from './cli-io.js';
 
 /** Flags of `hangar provisionerd start` once parsed. */
@@ -10,6 +13,7 @@ interface StartFlags {
   name?: string;
   logLevel: LogLevel;
   echoProvisioner?: boolean;
+  provisioners: string;
 }
 
 /**
@@ -25,6 +29,7 @@ export function provisionerdCommand(io: CliIo): Command {
     .addOption(new Option('--name <name>', 'the daemon name (default: the host name)').env('HANGAR_PROVISIONER_DAEMON_NAME'))
     .addOption(new Option('--log-level <level>', 'log level').env('HANGAR_LOG_LEVEL').default('warn').choices(logLevels as string[]))
     // For tests: the scripted echo provisioner, never shown in help.
+    .addOption(new Option('--provisioners <names>', 'comma-separated provisioners to offer').env('HANGAR_PROVISIONERS').default('terraform'))
     .addOption(new Option('--echo-provisioner').hideHelp())
     .action(async (flags: StartFlags) => {
       io.exitCode = await runDaemon(flags, io);
@@ -42,6 +47,13 @@ async function runDaemon(flags: StartFlags, io: CliIo): Promise<number> {
     return 2;
   }
   const registry = createProvisionerRegistry();
+  for (const name of flags.provisioners.split(',').map((n) => n.trim()).filter(Boolean)) {
+    if (name !== 'terraform') {
+      io.stderr(`error: --provisioners: unknown provisioner "${name}" (this build offers: terraform)\n`);
+      return 2;
+    }
+    registry.register('terraform', createTerraformProvisioner({ pluginCacheDir: join(homedir(), '.cache', 'hangar', 'terraform-plugins') }));
+  }
   if (flags.echoProvisioner) registry.register('echo', echoProvisioner(), { hidden: true });
   if (!registry.names().length) {
     io.stderr('error: this build of hangar has no provisioner to offer; install a provisioner plugin\n');

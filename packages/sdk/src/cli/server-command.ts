@@ -12,6 +12,7 @@ import {
   type LogLevel,
   logLevels,
 } from '@hangar/core';
+import { terraformProvisionerPlugin } from '@hangar/provisioner-terraform';
 import type { CliIo } from './cli-io.js';
 
 /** Options of the `hangar server` command once parsed. */
@@ -26,7 +27,7 @@ interface ServerFlags {
 
 /** The plugins the reference server runs besides core's own. */
 export function referencePlugins(): HangarPlugin[] {
-  return [];
+  return [terraformProvisionerPlugin()];
 }
 
 /**

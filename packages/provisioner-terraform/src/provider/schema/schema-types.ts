@@ -1,7 +1,7 @@
 import type { Flavour } from '../flavour.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ObjectValue, Value } from '../wire/cty-msgpack.js';
-import type { BuildContext } from '../build-context.js';
+import type { ProviderBuildContext } from '../build-context.js';
 
 /** A cty type, written as terraform's JSON type notation. */
 export type CtyType =
@@ -47,7 +47,7 @@ export interface NestedBlockSpec extends BlockSpec {
 /** What a hook can see: the flavour served and the build the connection belongs to. */
 export interface HookEnv {
   readonly flavour: Flavour;
-  readonly build: BuildContext;
+  readonly build: ProviderBuildContext;
 }
 
 /**

@@ -1,0 +1,11 @@
+export { createTerraformProvisioner, DEFAULT_CANCEL_GRACE_PERIOD_MS, STATE_FILE, type TerraformProvisionerOptions } from './terraform-provisioner.js';
+export { terraformProvisionerPlugin, TERRAFORM_PROVISIONER, type TerraformProvisionerPluginOptions } from './terraform-plugin.js';
+export { stateOfError, TerraformError, terraformErrorCodes, type TerraformErrorCode, type TerraformErrorOptions } from './terraform-errors.js';
+export { BUNDLED_TEMPLATES_DIR, listStarterTemplates, starterTemplateArchive, type StarterTemplate } from './starter-templates.js';
+export { readTemplate, parameterDeclarationOrder, type TemplateSource } from './template-source.js';
+export { mapResourceTree, type ResourceTreeInput } from './resource-mapping.js';
+export { mapParameters, parameterFromValues } from './parameter-mapping.js';
+export { parseDependencyGraph, nearestInGraph, addressLabel, type DependencyGraph, type GraphMatch } from './dependency-graph.js';
+export { renderCliConfig, terraformEnvironment, type ProviderInstallation, type TerraformEnvironmentInput } from './terraform-environment.js';
+export { runTerraformCommand, type TerraformCommand, type TerraformExit } from './terraform-process.js';
+export { providerContextOf } from './terraform-session.js';
