@@ -78,6 +78,14 @@ test('every field at fault is named at once', async () => {
   assert.equal(fields, ['count', 'name']);
 });
 
+test('body values are not coerced: a string where a number belongs is an error', async () => {
+  const response = await post({ name: 'ok', count: '5' });
+  assert.is(response.statusCode, 400);
+  assert.equal(response.json().validations, [{ field: 'count', detail: 'must be integer' }]);
+  const listed = await post({ name: ['ok'] });
+  assert.is(listed.statusCode, 400, 'an array is not turned into a string either');
+});
+
 test('malformed JSON is a 400 with its own code', async () => {
   const response = await post('{"name": ');
   assert.is(response.statusCode, 400);

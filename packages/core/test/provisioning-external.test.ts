@@ -28,7 +28,7 @@ interface Daemon {
 }
 
 function startDaemon(key: string, name: string): Daemon {
-  const child = spawn(process.execPath, [bin, 'provisionerd', 'start', '--url', server.baseUrl!, '--key', key, '--name', name, '--echo-provisioner', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [bin, 'provisionerd', 'start', '--url', server.baseUrl!, '--key', key, '--name', name, '--provisioners', '', '--echo-provisioner', '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,6 +10,7 @@ import { type AccessGuard, accessGuardToken, publicOnlyGuard } from './access-gu
 import { sendError, toHangarError } from './error-handler.js';
 import { isVerifiedAccess, type RouteDefinition } from './route.js';
 import { rejectUnknownFields } from './strict-schema.js';
+import { installValidators } from './validator.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,10 +42,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (request) => validRequestId(request.headers['x-request-id']) ?? randomUUID(),
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
     forceCloseConnections: true,
     return503OnClosing: true,
   });
+  installValidators(app as unknown as FastifyInstance);
   app.decorateRequest('scope', null as unknown as ServiceContainer);
   app.addHook('onRequest', async (request, reply) => {
     request.scope = options.container.createChild();
@@ -100,7 +101,7 @@ export function addRoutes(app: FastifyInstance, routes: readonly RouteDefinition
         tags: route.tags ?? [defaultTag(route.url)],
         ...(route.access === 'public' || isVerifiedAccess(route.access) ? {} : { security: [{ sessionToken: [] }, { bearer: [] }, { sessionCookie: [] }] }),
       },
-      preHandler: async (request) => guard().check(request, route),
+      onRequest: async (request, reply) => guard().check(request, reply, route),
       ...(route.websocket
         ? { websocket: true, handler: route.handler as never, wsHandler: route.handler as never }
         : { handler: route.handler as never }),

@@ -14,7 +14,15 @@ import type { HangarPlugin } from './plugin.js';
 import { registerPlugins } from './register-plugins.js';
 import { hangarVersion } from './version.js';
 import { systemPlugin } from '../system/system-plugin.js';
+import { rbacPlugin } from '../rbac/rbac-plugin.js';
+import { auditPlugin } from '../audit/audit-plugin.js';
+import { identityPlugin } from '../identity/identity-plugin.js';
+import type { IdentityOptions } from '../identity/identity-options.js';
+import { organizationsPlugin } from '../organizations/organizations-plugin.js';
 import { provisioningPlugin, type ProvisioningOptions } from '../provisioning/provisioning-plugin.js';
+import { filesPlugin } from '../files/files-plugin.js';
+import { templatesPlugin } from '../templates/templates-plugin.js';
+import { workspacesPlugin } from '../workspaces/workspaces-plugin.js';
 
 /** Options of {@link createHangar}. */
 export interface HangarOptions {
@@ -50,11 +58,13 @@ export interface Hangar {
 /** Options of core's own subsystems, one field per subsystem. */
 export interface CorePluginOptions {
   readonly provisioning?: ProvisioningOptions;
+  /** Sessions, tokens, password policy, cookies and rate limits. */
+  readonly identity?: IdentityOptions;
 }
 
 /** Core's own subsystems, registered like any plugin. */
 export function corePlugins(options: CorePluginOptions = {}): HangarPlugin[] {
-  return [systemPlugin(), provisioningPlugin(options.provisioning)];
+  return [systemPlugin(), rbacPlugin(), auditPlugin(), identityPlugin(options.identity), organizationsPlugin(), provisioningPlugin(options.provisioning), filesPlugin(), templatesPlugin(), workspacesPlugin()];
 }
 
 /**
