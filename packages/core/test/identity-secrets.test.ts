@@ -95,7 +95,7 @@ test('identity options are checked at boot, naming the option', () => {
       assert.unreachable(field);
     } catch (error) {
       assert.ok(isHangarError(error));
-      assert.is((error as { validations: { field: string }[] }).validations[0]!.field, field);
+      assert.is(error.validations?.[0]?.field, field);
     }
   }
   assert.is(resolveIdentityOptions({}, resolveConfig({ dataDir: '/tmp', accessUrl: 'https://h.example.com' })).secureCookies, true);
