@@ -76,6 +76,13 @@ test('links pointing outside the archive are refused', async () => {
   assert.match((await refusal(await zip([{ name: 'evil', symlinkTo: '../../etc' }]))).message, /points outside the archive/);
 });
 
+test('nothing is written through a link, and no link points through another', async () => {
+  const through = await tar([{ name: 'here', type: 'symlink', linkname: '.' }, { name: 'here/up', type: 'symlink', linkname: '..' }]);
+  assert.match((await refusal(through)).message, /"here\/up" goes through the link "here"/);
+  const chained = await tar([{ name: 'l1', type: 'symlink', linkname: '.' }, { name: 'l2', type: 'symlink', linkname: 'l1/..' }]);
+  assert.match((await refusal(chained)).message, /"l2" points through the link "l1"/);
+});
+
 test('device files and fifos are refused', async () => {
   assert.match((await refusal(await tar([{ name: 'pipe', type: 'fifo' }]))).message, /is a fifo/);
 });

@@ -75,7 +75,7 @@ const hostile: [string, Entry[], RegExp][] = [
 for (const [what, entries, reason] of hostile) {
   test(`an archive with ${what} is refused with a coded error and writes nothing outside`, async () => {
     const { dir, error } = await extractInto(await tar(entries));
-    assert.is(error?.code, 'HANGAR_ERR_PROVISIONER_ARCHIVE_INVALID', String(error?.message));
+    assert.is(error?.code, 'HANGAR_ERR_FILE_ARCHIVE_INVALID', String(error?.message));
     assert.match(error!.message, reason);
     assert.not.ok(existsSync(join(dir, '..', 'evil')));
     await rm(join(dir, '..'), { recursive: true, force: true });

@@ -56,6 +56,20 @@ test('an import finds readme, variables, parameters in order, and which resource
   assert.not.match(JSON.stringify(variables), /s3cr3t/);
 });
 
+test('an import log is stored and can be followed; a follower that reconnects gets only newer lines', async () => {
+  const version = await importVersion(server, admin.token, owner.organizationId, { parse: { logs: ['one', 'two', 'three'] } });
+  const lines = (await call(server, 'GET', `/api/v2/templateversions/${version.id}/logs`, { token: member.token })).json();
+  const outputs = lines.map((l: { output: string }) => l.output);
+  assert.ok(['one', 'two', 'three'].every((o) => outputs.includes(o)), `the parse lines are stored: ${outputs}`);
+  const second = lines.find((l: { output: string }) => l.output === 'two');
+  const followed = await server.inject({ url: `/api/v2/templateversions/${version.id}/logs?follow=true`, headers: { 'hangar-session-token': member.token, 'last-event-id': String(second.id) } });
+  assert.match(followed.headers['content-type'] as string, /text\/event-stream/);
+  assert.not.match(followed.body, /"output":"one"/);
+  assert.not.match(followed.body, /"output":"two"/);
+  assert.match(followed.body, /"output":"three"/);
+  assert.match(followed.body, /event: end\ndata: \{"status":"succeeded"\}/);
+});
+
 test('an import without a value for a required variable fails with a clear message', async () => {
   const version = await importVersion(server, admin.token, owner.organizationId, script);
   assert.is(version.job.status, 'failed');

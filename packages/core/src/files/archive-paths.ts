@@ -24,3 +24,30 @@ export function assertLinkInside(path: string, target: string): void {
   const resolved = posix.normalize(posix.join(posix.dirname(path), target));
   if (resolved === '..' || resolved.startsWith('../')) throw refuse(`link "${path}" points outside the archive ("${target}")`);
 }
+
+/**
+ * Throws when an entry would be written through a symlink of the archive, or a link's target
+ * walks through one: after a link, `..` no longer means what it says lexically (`here -> .`
+ * then `here/up -> ..` reaches outside), so such archives are refused outright.
+ */
+export function assertNoWriteThroughLinks(entries: readonly { path: string; type: string; linkTarget?: string }[]): void {
+  const links = new Set(entries.filter((e) => e.type === 'symlink').map((e) => e.path));
+  if (!links.size) return;
+  for (const entry of entries) {
+    const segments = entry.path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const prefix = segments.slice(0, i).join('/');
+      if (links.has(prefix)) throw refuse(`entry "${entry.path}" goes through the link "${prefix}"`);
+    }
+    if (entry.type !== 'symlink' || !entry.linkTarget) continue;
+    const walk = entry.path.split('/').slice(0, -1);
+    for (const segment of entry.linkTarget.split('/')) {
+      if (segment === '' || segment === '.') continue;
+      if (segment === '..') walk.pop();
+      else {
+        walk.push(segment);
+        if (links.has(walk.join('/'))) throw refuse(`link "${entry.path}" points through the link "${walk.join('/')}"`);
+      }
+    }
+  }
+}

@@ -3,7 +3,7 @@ import tarStream from 'tar-stream';
 import yauzl from 'yauzl';
 import { HangarError } from '../errors/hangar-error.js';
 import type { ArchiveEntry, ArchiveLimits } from './archive-entry.js';
-import { assertLinkInside, safeEntryPath } from './archive-paths.js';
+import { assertLinkInside, assertNoWriteThroughLinks, safeEntryPath } from './archive-paths.js';
 
 /** The archive formats uploads may use. */
 export type ArchiveFormat = 'tar' | 'tar+gzip' | 'zip';
@@ -29,12 +29,14 @@ export async function readArchive(bytes: Buffer, limits: ArchiveLimits): Promise
   const budget = new Budget(limits);
   const entries = format === 'zip' ? await readZip(bytes, budget) : await readTar(format === 'tar' ? bytes : gunzip(bytes, limits), budget);
   const seen = new Set<string>();
-  return entries.filter((entry) => {
+  const kept = entries.filter((entry) => {
     if (!entry.path) return false; // the root directory itself
     if (seen.has(entry.path)) throw new HangarError('HANGAR_ERR_FILE_ARCHIVE_INVALID', { reason: `entry "${entry.path}" appears twice` });
     seen.add(entry.path);
     return true;
   });
+  assertNoWriteThroughLinks(kept);
+  return kept;
 }
 
 class Budget {

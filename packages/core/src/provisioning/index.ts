@@ -24,3 +24,4 @@ export * from './websocket-job-channel.js';
 export * from './external-daemon.js';
 export * from './hang-detector.js';
 export * from './provisioning-plugin.js';
+export * from './job-log-http.js';

@@ -115,7 +115,8 @@ export class JobLogStream {
     };
     const handle = (payload: string) => {
       const message = JSON.parse(payload) as { type: 'logs'; logs: ProvisionerJobLog[] } | { type: 'end'; status: JobStatus };
-      if (message.type === 'logs') deliver(message.logs);
+      // JSON turned the dates into strings on the way; give listeners Dates, as stored rows have.
+      if (message.type === 'logs') deliver(message.logs.map((line) => ({ ...line, createdAt: new Date(line.createdAt) })));
       else return end(message.status);
     };
     // Keep messages in order, even when one needs a query.

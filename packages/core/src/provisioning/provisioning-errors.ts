@@ -13,7 +13,6 @@ export const provisioningErrorCodes = registerErrorCodes({
   HANGAR_ERR_PROVISIONER_JOB_CANCELED: { status: 409, message: 'The provisioner job was canceled.' },
   HANGAR_ERR_PROVISIONER_JOB_FAILED: { status: 500, message: 'The provisioner failed: {reason}' },
   HANGAR_ERR_PROVISIONER_UNAVAILABLE: { status: 500, message: 'The daemon has no provisioner named "{provisioner}".' },
-  HANGAR_ERR_PROVISIONER_ARCHIVE_INVALID: { status: 400, message: 'The template archive cannot be extracted: {reason}.' },
   HANGAR_ERR_PROVISIONER_KEY_INVALID: { status: 401, message: 'The provisioner key is missing, wrong or deleted.' },
   HANGAR_ERR_PROVISIONER_KEY_EXISTS: { status: 409, message: 'A provisioner key named "{name}" already exists in this organization.' },
   HANGAR_ERR_PROVISIONER_DAEMON_PROTOCOL: { status: 400, message: 'The provisioner daemon sent a message that is not valid: {reason}.' },

@@ -21,6 +21,10 @@ export type QueryFn = (sql: string, bindings?: unknown[]) => Promise<Record<stri
 export class PostgresPubSub implements PubSub {
   private client?: pg.Client;
   private readonly listeners = new Map<string, Set<PubSubListener>>();
+  /** The LISTEN of each channel, resolved once it is active. */
+  private readonly listening = new Map<string, Promise<void>>();
+  /** LISTEN/UNLISTEN statements, one at a time on the one connection. */
+  private commands: Promise<unknown> = Promise.resolve();
   private closed = false;
   private reconnecting?: Promise<void>;
 
@@ -47,16 +51,37 @@ export class PostgresPubSub implements PubSub {
     if (!set) {
       set = new Set();
       this.listeners.set(name, set);
-      const client = await this.connection();
-      await client.query(`listen ${pg.escapeIdentifier(name)}`);
+      this.listening.set(name, this.command(`listen ${pg.escapeIdentifier(name)}`));
     }
     set.add(listener);
+    // Every subscriber of a channel waits until its LISTEN is active, not only the first.
+    try {
+      await this.listening.get(name);
+    } catch (error) {
+      set.delete(listener);
+      if (!set.size && this.listeners.get(name) === set) {
+        this.listeners.delete(name);
+        this.listening.delete(name);
+      }
+      throw error;
+    }
     return async () => {
       const current = this.listeners.get(name);
       if (!current?.delete(listener) || current.size > 0) return;
       this.listeners.delete(name);
-      if (this.client && !this.closed) await this.client.query(`unlisten ${pg.escapeIdentifier(name)}`).catch(() => undefined);
+      this.listening.delete(name);
+      if (this.client && !this.closed) await this.command(`unlisten ${pg.escapeIdentifier(name)}`).catch(() => undefined);
     };
+  }
+
+  /** Runs LISTEN/UNLISTEN on the listening connection, after the ones before it. */
+  private command(sql: string): Promise<void> {
+    const run = this.commands.then(async () => {
+      const client = await this.connection();
+      await client.query(sql);
+    });
+    this.commands = run.catch(() => undefined);
+    return run;
   }
 
   /** Ends the listening connection; later calls fail. */

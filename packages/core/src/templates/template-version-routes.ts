@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { jobQueueToken } from '../provisioning/job-queue.js';
+import { JobLogQuerySchema, JobLogSchema, sendJobLogs } from '../provisioning/job-log-http.js';
 import type { PluginContext } from '../kernel/plugin.js';
 import { rbacActions as a, rbacResources as r } from '../rbac/rbac-resources.js';
 import { TemplateVersionParameterSchema, TemplateVersionVariableSchema } from './template-entities.js';
@@ -110,6 +111,20 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
       const version = await service().version(scope.em, request.params.id);
       scope.authorize(a.read, version.organizationId);
       return version.resources.map(resourceView);
+    },
+  });
+
+  ctx.route({
+    method: 'GET',
+    url: '/api/v2/templateversions/:id/logs',
+    access: templateRule(a.read),
+    summary: "An import's log; `follow=true` streams it live as Server-Sent Events (`Last-Event-ID` resumes).",
+    schema: { params: IdParams, querystring: JobLogQuerySchema, response: { 200: Type.Array(JobLogSchema) } },
+    async handler(request, reply) {
+      const scope = templateScope(ctx, request);
+      const version = await service().version(scope.em, request.params.id);
+      scope.authorize(a.read, version.organizationId);
+      return sendJobLogs(request, reply, ctx.resolve(jobQueueToken), version.jobId, request.query);
     },
   });
 

@@ -149,14 +149,6 @@ export const WorkspacePageSchema = Type.Object({
   count: Type.Integer({ description: 'Workspaces matching the search, over all pages.' }),
 });
 
-/** A stored log line of a build. */
-export const BuildLogSchema = Type.Object({
-  id: Type.Integer({ description: 'Grows with every line: the cursor for `after` and `Last-Event-ID`.' }),
-  created_at: time,
-  log_level: Type.String(),
-  stage: Type.String(),
-  output: Type.String(),
-});
 
 /** `:workspace` in a path. */
 export const WorkspaceParams = Type.Object({ workspace: uuid });
