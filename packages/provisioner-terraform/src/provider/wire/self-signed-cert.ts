@@ -52,7 +52,9 @@ export function createSelfSignedCert(now = new Date()): SelfSignedCert {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // keep the INTEGER positive
+  // Positive (top bit clear) and minimal (a leading zero byte is illegal DER padding,
+  // which OpenSSL rejects): the first byte is always 0x40-0x7f.
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
   const tbs = seq(
     der(0xa0, der(0x02, Buffer.from([2]))), // version 3
     der(0x02, serial),
