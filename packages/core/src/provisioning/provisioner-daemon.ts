@@ -69,10 +69,10 @@ export class ProvisionerDaemon {
     if (!this.loop) return;
     const finished = this.loop.then(() => true);
     if (options.graceMs === undefined) return void (await finished);
-    if (await Promise.race([finished, delay(options.graceMs).then(() => false)])) return;
+    if (await finishedWithin(finished, options.graceMs)) return;
     this.options.logger.warn({ daemon: this.options.name, jobId: this.currentJobId }, 'the job did not finish in the grace period; canceling it');
     this.cancelCurrent();
-    if (!(await Promise.race([finished, delay(options.abandonMs ?? 10_000).then(() => false)]))) {
+    if (!(await finishedWithin(finished, options.abandonMs ?? 10_000))) {
       this.options.logger.error({ daemon: this.options.name, jobId: this.currentJobId }, 'the provisioner ignored the cancel; leaving the job to the hang detector');
     }
   }
@@ -130,6 +130,16 @@ export class ProvisionerDaemon {
       stopListening();
       this.current = undefined;
     }
+  }
+}
+
+/** Whether `finished` settles within `ms`; the timer is cleared either way, so it never holds the process open. */
+async function finishedWithin(finished: Promise<boolean>, ms: number): Promise<boolean> {
+  const timeout = new AbortController();
+  try {
+    return await Promise.race([finished, delay(ms, timeout.signal).then(() => false)]);
+  } finally {
+    timeout.abort();
   }
 }
 
