@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { jobQueueToken } from '../provisioning/job-queue.js';
 import { JobLogQuerySchema, JobLogSchema, sendJobLogs } from '../provisioning/job-log-http.js';
@@ -14,6 +15,13 @@ import { parameterView, resourceView, variableView, versionView } from './templa
 export function registerTemplateVersionRoutes(ctx: PluginContext): void {
   const service = () => ctx.resolve(templateServiceToken);
   const templateRule = (action: string) => ({ action, resource: r.template });
+  /** The version a `:id` route names, once the caller may do `action` in its organization. */
+  const versionFor = async (request: FastifyRequest<{ Params: { id: string } }>, action: string) => {
+    const scope = templateScope(ctx, request);
+    const version = await service().version(scope.em, request.params.id);
+    scope.authorize(action, version.organizationId);
+    return { scope, version };
+  };
 
   ctx.route({
     method: 'POST',
@@ -63,9 +71,7 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
     summary: 'Get a template version with its import job.',
     schema: { params: IdParams, response: { 200: VersionView } },
     async handler(request) {
-      const scope = templateScope(ctx, request);
-      const version = await service().version(scope.em, request.params.id);
-      scope.authorize(a.read, version.organizationId);
+      const { scope, version } = await versionFor(request, a.read);
       return versionView(version, (await service().jobSummaries(scope.em, [version.jobId])).get(version.jobId));
     },
   });
@@ -77,9 +83,7 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
     summary: 'The workspace parameters a version declares, in declaration order.',
     schema: { params: IdParams },
     async handler(request) {
-      const scope = templateScope(ctx, request);
-      const version = await service().version(scope.em, request.params.id);
-      scope.authorize(a.read, version.organizationId);
+      const { scope, version } = await versionFor(request, a.read);
       const rows = await scope.em.find(TemplateVersionParameterSchema, { templateVersionId: version.id }, { orderBy: { position: 'asc' } });
       return rows.map(parameterView);
     },
@@ -92,9 +96,7 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
     summary: 'The template variables of a version and their values (sensitive values are never returned).',
     schema: { params: IdParams },
     async handler(request) {
-      const scope = templateScope(ctx, request);
-      const version = await service().version(scope.em, request.params.id);
-      scope.authorize(a.update, version.organizationId);
+      const { scope, version } = await versionFor(request, a.update);
       const rows = await scope.em.find(TemplateVersionVariableSchema, { templateVersionId: version.id }, { orderBy: { name: 'asc' } });
       return rows.map(variableView);
     },
@@ -107,9 +109,7 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
     summary: 'The resources a start of this version creates, each marked persistent or not.',
     schema: { params: IdParams },
     async handler(request) {
-      const scope = templateScope(ctx, request);
-      const version = await service().version(scope.em, request.params.id);
-      scope.authorize(a.read, version.organizationId);
+      const { version } = await versionFor(request, a.read);
       return version.resources.map(resourceView);
     },
   });
@@ -121,9 +121,7 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
     summary: "An import's log; `follow=true` streams it live as Server-Sent Events (`Last-Event-ID` resumes).",
     schema: { params: IdParams, querystring: JobLogQuerySchema, response: { 200: Type.Array(JobLogSchema) } },
     async handler(request, reply) {
-      const scope = templateScope(ctx, request);
-      const version = await service().version(scope.em, request.params.id);
-      scope.authorize(a.read, version.organizationId);
+      const { version } = await versionFor(request, a.read);
       return sendJobLogs(request, reply, ctx.resolve(jobQueueToken), version.jobId, request.query);
     },
   });
@@ -135,9 +133,7 @@ export function registerTemplateVersionRoutes(ctx: PluginContext): void {
     summary: 'Cancel the import job of a version.',
     schema: { params: IdParams, response: { 200: Type.Object({ message: Type.String() }) } },
     async handler(request) {
-      const scope = templateScope(ctx, request);
-      const version = await service().version(scope.em, request.params.id);
-      scope.authorize(a.update, version.organizationId);
+      const { version } = await versionFor(request, a.update);
       await ctx.resolve(jobQueueToken).cancel(version.jobId);
       return { message: 'Canceling the import.' };
     },
