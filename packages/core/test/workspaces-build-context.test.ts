@@ -62,6 +62,7 @@ test('a build gets its workspace, owner, access URL, parameters, template variab
   assert.equal(first.parameters, { size: 'large' });
   assert.equal(first.variables, { image: 'ubuntu', zone: 'b' }, "the admin's value, else the default; a variable with neither is absent");
   assert.is(first.priorState, undefined, 'the first build has no previous state');
+  assert.is(first.previousParameters, undefined, 'nor previous parameter values');
 
   await buildAndWait(server, dana.token, ws.id, { transition: 'stop' });
   const second = contexts.at(-1)!;
@@ -69,6 +70,7 @@ test('a build gets its workspace, owner, access URL, parameters, template variab
   assert.is(second.workspace.buildNumber, 2);
   assert.is(Buffer.from(second.priorState!).toString(), 'state-1');
   assert.equal(second.parameters, { size: 'large' });
+  assert.equal(second.previousParameters, { size: 'large' }, 'the values the previous build ran with (for monotonic rules)');
 });
 
 test.run();

@@ -49,6 +49,8 @@ export interface BuildContext {
   readonly accessUrl: string;
   /** Parameter values by name (lists as JSON arrays, as Coder does). */
   readonly parameters: Readonly<Record<string, string>>;
+  /** The previous build's parameter values, for rules such as `monotonic`; absent on a first build. */
+  readonly previousParameters?: Readonly<Record<string, string>>;
   /** Template variable values by name (set by template admins). */
   readonly variables: Readonly<Record<string, string>>;
   /** The state the previous build of this workspace left, if any. */

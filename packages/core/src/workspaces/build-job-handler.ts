@@ -79,14 +79,15 @@ export async function buildContext(em: EntityManager, build: BuildRecord, access
   const template = await findTemplate(em, build.templateId);
   const parameters = await buildParameterValues(em, build.id);
   const variables = await versionVariableValues(em, build.templateVersionId);
-  const prior = await query<{ state: Buffer | null }>(
+  const prior = await query<{ id: string; state: Buffer | null }>(
     em,
-    'select state from hangar_workspace_builds where workspace_id = ? and build_number < ? order by build_number desc limit 1',
+    'select id, state from hangar_workspace_builds where workspace_id = ? and build_number < ? order by build_number desc limit 1',
     [build.workspaceId, build.buildNumber],
   );
   const owner = owners[0];
   if (!owner) throw new HangarError('HANGAR_ERR_NOT_FOUND', { resource: 'workspace owner' });
   const priorState = prior[0]?.state;
+  const previousParameters = prior[0] ? await buildParameterValues(em, prior[0].id) : undefined;
   return {
     transition: build.transition,
     workspace: {
@@ -109,6 +110,7 @@ export async function buildContext(em: EntityManager, build: BuildRecord, access
     accessUrl,
     parameters,
     variables,
+    ...(previousParameters ? { previousParameters } : {}),
     ...(priorState && priorState.length ? { priorState: new Uint8Array(priorState) } : {}),
   };
 }

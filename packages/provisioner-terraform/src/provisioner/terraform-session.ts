@@ -163,6 +163,7 @@ export function providerContextOf(context: BuildContext): ProviderContextInit {
       ...(context.owner.sshPublicKey !== undefined ? { sshPublicKey: context.owner.sshPublicKey } : {}),
     },
     parameters: { ...context.parameters },
+    ...(context.previousParameters ? { previousParameters: { ...context.previousParameters } } : {}),
     missingParameters: 'empty',
   };
 }
