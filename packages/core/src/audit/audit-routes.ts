@@ -1,4 +1,3 @@
-import type { Static } from '@sinclair/typebox';
 import { invalidField } from '../errors/hangar-error.js';
 import { requireSubject } from '../identity/request-auth.js';
 import { entityManagerToken } from '../kernel/kernel-tokens.js';
@@ -17,7 +16,7 @@ export function registerAuditRoutes(ctx: PluginContext): void {
     summary: 'Search the audit log, newest first.',
     schema: { querystring: AuditQuerySchema, response: { 200: AuditLogPageSchema } },
     async handler(request) {
-      const query = request.query as Static<typeof AuditQuerySchema>;
+      const query = request.query;
       const from = query.date_from ? new Date(query.date_from) : undefined;
       const to = query.date_to ? new Date(query.date_to) : undefined;
       if (from && to && from > to) throw invalidField('querystring.date_to', 'must not be before date_from');

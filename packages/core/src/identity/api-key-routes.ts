@@ -30,9 +30,9 @@ export function registerApiKeyRoutes(ctx: PluginContext): void {
     schema: { params: UserParamsSchema, body: CreateTokenBodySchema, response: { 201: CreatedTokenSchema } },
     async handler(request, reply) {
       const subject = requireSubject(request);
-      const body = request.body as Static<typeof CreateTokenBodySchema>;
+      const body = request.body;
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.read, user);
       authorizer().authorize(subject, rbacActions.create, apiKeyObject(user.id));
       const created = await audit().transaction(em, audit().contextOf(request), async (tx, record) => {
@@ -60,7 +60,7 @@ export function registerApiKeyRoutes(ctx: PluginContext): void {
     async handler(request) {
       const subject = requireSubject(request);
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.read, user);
       authorizer().authorize(subject, rbacActions.read, apiKeyObject(user.id), { hide: true, resourceName: 'user' });
       return (await apiKeys().listTokens(em, user.id)).map(toApiKeyResponse);

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { PluginContext } from '../kernel/plugin.js';
 import { identityHooksToken } from './identity-hooks.js';
 import { loginServiceToken } from './login-service.js';
@@ -32,7 +32,7 @@ export function registerAuthRoutes(ctx: PluginContext): void {
     summary: 'Sign in with email and password; returns a session token and sets the session and CSRF cookies.',
     schema: { body: LoginBody, response: { 201: LoginResponse } },
     async handler(request, reply) {
-      const body = request.body as Static<typeof LoginBody>;
+      const body = request.body;
       const { token } = await ctx.resolve(loginServiceToken).passwordLogin(request, reply, body);
       return reply.code(201).send({ session_token: token });
     },

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { HangarError } from '../errors/hangar-error.js';
 import { entityManagerToken } from '../kernel/kernel-tokens.js';
@@ -34,7 +34,7 @@ export function registerFirstUserRoutes(ctx: PluginContext): void {
     summary: 'Create the first user as owner, once; the default organization is created with it.',
     schema: { body: CreateFirstUserBody, response: { 201: CreateFirstUserResponse } },
     async handler(request, reply) {
-      const body = request.body as Static<typeof CreateFirstUserBody>;
+      const body = request.body;
       const audit = ctx.resolve(auditServiceToken);
       const { user, organizationIds } = await ctx.resolve(userServiceToken).createFirstUser(request.scope.resolve(entityManagerToken), audit.contextOf(request), {
         email: body.email,

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { entityManagerToken } from '../kernel/kernel-tokens.js';
 import type { PluginContext } from '../kernel/plugin.js';
@@ -49,7 +49,7 @@ export function registerUserRoleRoutes(ctx: PluginContext): void {
     async handler(request) {
       const subject = requireSubject(request);
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.read, user);
       const target = await users().subjectFor(em, user);
       return {
@@ -68,10 +68,10 @@ export function registerUserRoleRoutes(ctx: PluginContext): void {
     async handler(request) {
       const subject = requireSubject(request);
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.read, user);
       refuseSelf(subject, user, 'change the roles of');
-      const { roles } = request.body as Static<typeof SetRolesBody>;
+      const { roles } = request.body;
       authorizer().assertRoleChange(subject, user.rbacRoles, roles, 'site');
       const updated = await users().setRoles(em, ctx.resolve(auditServiceToken).contextOf(request), user, roles);
       return toUserResponse(updated, (name) => ref(name).display_name);

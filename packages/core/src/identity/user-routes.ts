@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { HangarError, invalidField } from '../errors/hangar-error.js';
 import { entityManagerToken } from '../kernel/kernel-tokens.js';
@@ -59,7 +59,7 @@ export function registerUserRoutes(ctx: PluginContext): void {
     summary: 'List and search users the caller may see, a page at a time.',
     schema: { querystring: ListQuery, response: { 200: UserPageSchema } },
     async handler(request) {
-      const query = request.query as Static<typeof ListQuery>;
+      const query = request.query;
       const filter = authorizer().listFilter(requireSubject(request), rbacActions.read, rbacResources.user);
       const page = await users().list(request.scope.resolve(entityManagerToken), query, filter);
       return { users: page.users.map((u) => toUserResponse(u, displayName)), count: page.count };
@@ -74,7 +74,7 @@ export function registerUserRoutes(ctx: PluginContext): void {
     schema: { body: CreateBody, response: { 201: UserSchemaWire } },
     async handler(request, reply) {
       const subject = requireSubject(request);
-      const body = request.body as Static<typeof CreateBody>;
+      const body = request.body;
       authorizer().authorize(subject, rbacActions.create, { type: rbacResources.user });
       authorizer().assertRoleChange(subject, [], body.roles ?? [], 'site');
       const user = await users().create(request.scope.resolve(entityManagerToken), audit().contextOf(request), {
@@ -97,7 +97,7 @@ export function registerUserRoutes(ctx: PluginContext): void {
     schema: { params: UserParamsSchema, response: { 200: UserSchemaWire } },
     async handler(request) {
       const subject = requireSubject(request);
-      const user = await users().resolve(request.scope.resolve(entityManagerToken), (request.params as { user: string }).user, subject);
+      const user = await users().resolve(request.scope.resolve(entityManagerToken), request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.read, user);
       return toUserResponse(user, displayName);
     },
@@ -111,9 +111,9 @@ export function registerUserRoutes(ctx: PluginContext): void {
     schema: { params: UserParamsSchema, body: ProfileBody, response: { 200: UserSchemaWire } },
     async handler(request) {
       const subject = requireSubject(request);
-      const body = request.body as Static<typeof ProfileBody>;
+      const body = request.body;
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.update, user);
       const updated = await users().updateProfile(em, audit().contextOf(request), user, {
         ...(body.username !== undefined ? { username: body.username } : {}),
@@ -132,9 +132,9 @@ export function registerUserRoutes(ctx: PluginContext): void {
     schema: { params: UserParamsSchema, body: PasswordBody, response: { 204: NoContent } },
     async handler(request, reply) {
       const subject = requireSubject(request);
-      const body = request.body as Static<typeof PasswordBody>;
+      const body = request.body;
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.update, user);
       const self = user.id === subject.id;
       if (self && user.hashedPassword) {
@@ -161,7 +161,7 @@ export function registerUserRoutes(ctx: PluginContext): void {
       async handler(request) {
         const subject = requireSubject(request);
         const em = request.scope.resolve(entityManagerToken);
-        const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+        const user = await users().resolve(em, request.params.user, subject);
         authorizeOnUser(authorizer(), subject, rbacActions.update, user);
         refuseSelf(subject, user, verb);
         return toUserResponse(await users().setStatus(em, audit().contextOf(request), user, status), displayName);
@@ -178,7 +178,7 @@ export function registerUserRoutes(ctx: PluginContext): void {
     async handler(request, reply) {
       const subject = requireSubject(request);
       const em = request.scope.resolve(entityManagerToken);
-      const user = await users().resolve(em, (request.params as { user: string }).user, subject);
+      const user = await users().resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer(), subject, rbacActions.delete, user);
       refuseSelf(subject, user, 'delete');
       await users().delete(em, audit().contextOf(request), user);

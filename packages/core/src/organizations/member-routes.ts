@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { HangarError } from '../errors/hangar-error.js';
@@ -58,7 +58,7 @@ export function registerMemberRoutes(ctx: PluginContext): void {
     async handler(request) {
       const organization = await loadOrganization(ctx, request);
       const filter = authorizer().listFilter(requireSubject(request), rbacActions.read, rbacResources.organizationMember);
-      const page = await service().listMembers(request.scope.resolve(entityManagerToken), organization.id, filter, request.query as Static<typeof PageQuery>);
+      const page = await service().listMembers(request.scope.resolve(entityManagerToken), organization.id, filter, request.query);
       return { members: page.members.map(toResponse), count: page.count };
     },
   });
@@ -88,7 +88,7 @@ export function registerMemberRoutes(ctx: PluginContext): void {
       const subject = requireSubject(request);
       const organization = await loadOrganization(ctx, request);
       const em = request.scope.resolve(entityManagerToken);
-      const user = await ctx.resolve(userServiceToken).resolve(em, (request.params as { user: string }).user, subject);
+      const user = await ctx.resolve(userServiceToken).resolve(em, request.params.user, subject);
       authorizer().authorize(subject, rbacActions.create, memberObject(organization.id, user.id));
       await service().addMember(em, audit().contextOf(request), organization, user.id);
       return reply.code(201).send(toResponse((await service().getMember(em, organization.id, user.id))!));
@@ -121,7 +121,7 @@ export function registerMemberRoutes(ctx: PluginContext): void {
       const organization = await loadOrganization(ctx, request);
       const member = await loadMember(request, organization);
       if (member.userId === subject.id && !subject.roles.includes('owner')) throw new HangarError('HANGAR_ERR_IDENTITY_SELF_ACTION', { action: 'change the roles of' });
-      const { roles } = request.body as Static<typeof SetRolesBody>;
+      const { roles } = request.body;
       authorizer().assertRoleChange(subject, member.roles, roles, 'organization', organization.id);
       return toResponse(await service().setMemberRoles(request.scope.resolve(entityManagerToken), audit().contextOf(request), organization, member, roles));
     },

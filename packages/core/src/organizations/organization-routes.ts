@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { auditServiceToken } from '../audit/audit-service.js';
 import { HangarError } from '../errors/hangar-error.js';
@@ -68,7 +68,7 @@ export function registerOrganizationRoutes(ctx: PluginContext): void {
     async handler(request, reply) {
       const subject = requireSubject(request);
       ctx.resolve(authorizerToken).authorize(subject, rbacActions.create, { type: rbacResources.organization });
-      const body = request.body as Static<typeof CreateOrganizationBody>;
+      const body = request.body;
       const organization = await service().create(request.scope.resolve(entityManagerToken), audit().contextOf(request), {
         name: body.name,
         ...(body.display_name !== undefined ? { displayName: body.display_name } : {}),
@@ -96,7 +96,7 @@ export function registerOrganizationRoutes(ctx: PluginContext): void {
     schema: { params: OrganizationParamsSchema, body: UpdateOrganizationBody, response: { 200: OrganizationSchemaWire } },
     async handler(request) {
       const organization = await loadOrganization(ctx, request, rbacActions.update);
-      const body = request.body as Static<typeof UpdateOrganizationBody>;
+      const body = request.body;
       const updated = await service().update(request.scope.resolve(entityManagerToken), audit().contextOf(request), organization, {
         ...(body.name !== undefined ? { name: body.name } : {}),
         ...(body.display_name !== undefined ? { displayName: body.display_name } : {}),
@@ -130,7 +130,7 @@ export function registerOrganizationRoutes(ctx: PluginContext): void {
       const subject = requireSubject(request);
       const authorizer = ctx.resolve(authorizerToken);
       const em = request.scope.resolve(entityManagerToken);
-      const user = await ctx.resolve(userServiceToken).resolve(em, (request.params as { user: string }).user, subject);
+      const user = await ctx.resolve(userServiceToken).resolve(em, request.params.user, subject);
       authorizeOnUser(authorizer, subject, rbacActions.read, user);
       const organizations = await service().listForUser(em, user.id);
       return authorizer.filter(subject, rbacActions.read, organizations, organizationObject).map(toOrganizationResponse);

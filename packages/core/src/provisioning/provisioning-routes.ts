@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { type AuditDraft, auditServiceToken } from '../audit/audit-service.js';
 import { HangarError, invalidField } from '../errors/hangar-error.js';
@@ -82,7 +82,7 @@ export function registerProvisioningRoutes(ctx: PluginContext, deps: Provisionin
       response: { 200: Type.Array(ProvisionerDaemonViewSchema) },
     },
     async handler(request) {
-      const query = request.query as { organization?: string };
+      const query = request.query;
       const daemons = await deps.daemons().list(query.organization);
       return daemons.filter((daemon) => authorize(request, 'read', daemon.organizationId)).map((daemon) => toDaemonView(daemon, deps.offlineAfterMs));
     },
@@ -95,7 +95,7 @@ export function registerProvisioningRoutes(ctx: PluginContext, deps: Provisionin
     summary: 'One provisioner job, with its place in the queue.',
     schema: { params: Type.Object({ job: Type.String({ format: 'uuid' }) }), response: { 200: ProvisionerJobViewSchema } },
     async handler(request) {
-      const { job: jobId } = request.params as { job: string };
+      const { job: jobId } = request.params;
       const job = await deps.queue().get(jobId);
       if (!job) throw new HangarError('HANGAR_ERR_NOT_FOUND', { resource: 'provisioner job' });
       requireAccess(request, 'read', job.organizationId, 'provisioner job');
@@ -125,7 +125,7 @@ export function registerProvisioningRoutes(ctx: PluginContext, deps: Provisionin
     schema: { params: KeyOrganizationParamsSchema, body: CreateProvisionerKeySchema, response: { 201: CreatedProvisionerKeySchema } },
     async handler(request, reply) {
       const organization = await organizationOf(request);
-      const body = request.body as Static<typeof CreateProvisionerKeySchema>;
+      const body = request.body;
       requireAccess(request, 'create', organization, 'organization');
       const created = await audited(request, async (tx, record) => {
         const result = await deps.keys().create(tx, { organizationId: organization, name: body.name, tags: body.tags ?? {}, createdBy: request.subject?.id ?? null });
@@ -144,7 +144,7 @@ export function registerProvisioningRoutes(ctx: PluginContext, deps: Provisionin
     schema: { params: Type.Object({ organization: KeyOrganizationParamsSchema.properties.organization, name: Type.String({ minLength: 1, maxLength: 64 }) }) },
     async handler(request, reply) {
       const organization = await organizationOf(request);
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       requireAccess(request, 'delete', organization, 'organization');
       await audited(request, async (tx, record) => {
         const key = await deps.keys().delete(tx, organization, name);
