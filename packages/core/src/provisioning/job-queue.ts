@@ -28,6 +28,11 @@ export interface NewJob {
   /** Default `{ scope: 'organization' }`, which every daemon inside the server carries. */
   readonly tags?: ProvisionerTags;
   readonly input?: Record<string, unknown>;
+  /**
+   * A job with nothing to run (an orphan delete): recorded as succeeded at once, so the
+   * history keeps it, and no daemon is woken for it.
+   */
+  readonly completed?: boolean;
 }
 
 /** Where a pending job stands. */
@@ -102,20 +107,22 @@ export class JobQueue {
       input: draft.input ?? {},
       fileHash: draft.fileHash,
       tags,
-      status: 'pending',
+      status: draft.completed ? 'succeeded' : 'pending',
       workerId: null,
       error: null,
       errorCode: null,
     };
     const veto = await this.hooks.beforeEnqueue.promise(job, em);
     if (typeof veto === 'string') throw new HangarError('HANGAR_ERR_PROVISIONER_JOB_VETOED', { reason: veto });
+    const ended = draft.completed ? 'clock_timestamp()' : 'null';
     const rows = await sqlOn(em)(
       `insert into hangar_provisioner_jobs
-         (id, created_at, updated_at, organization_id, initiator_id, provisioner, kind, input, file_hash, tags, status)
-       values (?, clock_timestamp(), clock_timestamp(), ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, 'pending')
+         (id, created_at, updated_at, started_at, completed_at, organization_id, initiator_id, provisioner, kind, input, file_hash, tags, status)
+       values (?, clock_timestamp(), clock_timestamp(), ${ended}, ${ended}, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)
        returning *`,
-      [job.id, job.organizationId, job.initiatorId, job.provisioner, job.kind, jsonParam(job.input), job.fileHash, jsonParam(tags)],
+      [job.id, job.organizationId, job.initiatorId, job.provisioner, job.kind, jsonParam(job.input), job.fileHash, jsonParam(tags), job.status],
     );
+    if (draft.completed) return jobFromRow(rows[0]!);
     const posted: PostedJob = { id: job.id, provisioner: job.provisioner, organization_id: job.organizationId, tags };
     await notifyOn(em, jobPostedChannel, JSON.stringify(posted));
     return jobFromRow(rows[0]!);

@@ -111,6 +111,8 @@ export class BuildService {
       fileHash: version.fileHash,
       tags: version.tags,
       input: { workspace_build_id: buildId },
+      // An orphan delete skips the provisioner: its job is done as soon as it is recorded.
+      ...(request.orphan ? { completed: true } : {}),
     });
     await tx.insert(WorkspaceBuildSchema, {
       id: buildId,
@@ -127,7 +129,7 @@ export class BuildService {
     });
     const rows = Object.entries(values).map(([name, value]) => ({ buildId, name, value }));
     if (rows.length) await tx.insertMany(WorkspaceBuildParameterSchema, rows);
-    if (request.orphan) await orphanDelete(tx, job.id, target.id);
+    if (request.orphan) await query(tx, 'update hangar_workspaces set deleted = true, updated_at = now() where id = ?', [target.id]);
 
     const orphaned = Boolean(request.orphan);
     record({
@@ -229,20 +231,6 @@ function assertNoActiveBuild(target: BuildTarget, previous: BuildRecord, transit
   if (!jobActive(previous.job.status)) return;
   if (previous.transition === 'delete' && transition !== 'delete') throw new HangarError('HANGAR_ERR_WORKSPACE_BEING_DELETED', { name: target.name });
   throw new HangarError('HANGAR_ERR_WORKSPACE_BUILD_ACTIVE', { name: target.name, number: previous.buildNumber, status: previous.job.status });
-}
-
-/**
- * Ends an orphan delete's job at once, in the build's transaction, and deletes the workspace:
- * no daemon ever runs it (a daemon woken by the enqueue finds it no longer pending).
- */
-async function orphanDelete(tx: EntityManager, jobId: string, workspaceId: string): Promise<void> {
-  await query(
-    tx,
-    `update hangar_provisioner_jobs set status = 'succeeded', started_at = clock_timestamp(), completed_at = clock_timestamp(), updated_at = clock_timestamp()
-      where id = ? and status = 'pending'`,
-    [jobId],
-  );
-  await query(tx, 'update hangar_workspaces set deleted = true, updated_at = now() where id = ?', [workspaceId]);
 }
 
 /** Token of the server's {@link BuildService}. */
